@@ -270,6 +270,17 @@ class LocalHttpServer:
         """How many requests were made to ``path``."""
         return sum(1 for r in self.requests if r.path == path)
 
+    def wait_for_hits(self, path: str, expected: int, timeout: float = 5.0) -> int:
+        """Wait until ``path`` has been requested ``expected`` times (or ``timeout`` passes).
+
+        A client that gave up on a slow request may have sent its retry before the server's
+        handler thread got to record it; on a loaded machine that takes a moment.
+        """
+        deadline = time.monotonic() + timeout
+        while (seen := self.hits(path)) < expected and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return seen
+
     def reset(self) -> None:
         """Forget recorded requests and counters."""
         with self._state.lock:

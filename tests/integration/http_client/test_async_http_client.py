@@ -103,7 +103,7 @@ def test_timeouts_broken_connections_and_refusals_are_transient(
         "RemoteProtocolError",
         "ConnectError",
     ]
-    assert http_server.hits("/slow") == 2
+    assert http_server.wait_for_hits("/slow", 2) == 2
 
 
 def test_a_trickling_body_is_cancelled_at_the_total_timeout(http_server: LocalHttpServer) -> None:

@@ -29,7 +29,7 @@ def test_a_response_slower_than_the_read_timeout_fails_and_is_retried(
         c.get("/slow", params={"delay": 1})
     assert time.monotonic() - started < 1.5
     assert info.value.error_code == "ReadTimeout"
-    assert http_server.hits("/slow") == 2
+    assert http_server.wait_for_hits("/slow", 2) == 2
 
 
 def test_a_body_stalling_past_the_read_timeout_fails(http_server: LocalHttpServer) -> None:

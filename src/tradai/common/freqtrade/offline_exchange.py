@@ -51,8 +51,15 @@ _LISTED_MS = 1_569_398_400_000  # 2019-09-25, Binance's first USDⓈ-M perpetual
 _DELIVERY_MS = 4_133_404_800_000  # 2100-12-25, what Binance reports for perpetuals
 
 
+def _pair(pair: str) -> str:
+    try:
+        return validate_trading_pair(pair)
+    except ValueError as exc:
+        raise ValidationError(str(exc), field="pairs") from None
+
+
 def _split(pair: str) -> tuple[str, str, str]:
-    base, _, rest = validate_trading_pair(pair).partition("/")
+    base, _, rest = _pair(pair).partition("/")
     quote, _, settle = rest.partition(":")
     return base, quote, settle.split("-")[0] or quote
 
@@ -256,7 +263,7 @@ class OfflineExchange:
     """
 
     def __init__(self, pairs: Iterable[str], *, port: int = 0) -> None:
-        self._pairs = tuple(dict.fromkeys(validate_trading_pair(p) for p in pairs))
+        self._pairs = tuple(dict.fromkeys(_pair(p) for p in pairs))
         if not self._pairs:
             raise ValidationError("the offline exchange needs at least one pair", field="pairs")
         self._port = port

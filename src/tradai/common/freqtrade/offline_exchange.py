@@ -329,7 +329,7 @@ class OfflineExchange:
             ) from exc
         self._thread = threading.Thread(
             target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.1},
+            kwargs={"poll_interval": 0.02},
             daemon=True,
             name="tradai-offline-exchange",
         )

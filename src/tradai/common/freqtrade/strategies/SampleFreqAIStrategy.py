@@ -14,6 +14,8 @@ from typing import Any
 from freqtrade.strategy import IStrategy
 from pandas import DataFrame
 
+__all__ = ["SampleFreqAIStrategy"]
+
 
 class SampleFreqAIStrategy(IStrategy):
     """A minimal FreqAI regression strategy (long only)."""

@@ -14,6 +14,8 @@ from typing import Any
 from freqtrade.strategy import IntParameter, IStrategy
 from pandas import DataFrame
 
+__all__ = ["SampleSmaCrossover"]
+
 
 class SampleSmaCrossover(IStrategy):
     """Fast/slow simple moving-average crossover, long only."""

@@ -23,11 +23,19 @@ from typing import TYPE_CHECKING
 
 from tradai.common.exceptions import ValidationError
 from tradai.common.freqtrade.strategies import SAMPLE_STRATEGY, sample_strategy_dir
+from tradai.common.logger_mixin import LoggerMixin
 
 if TYPE_CHECKING:
     import os
+    import threading
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
-__all__ = ["RunLayout", "copy_strategy", "parse_startup_candles", "utc_day"]
+    from tradai.common.entities.exchange import TradingMode
+    from tradai.common.freqtrade.runner import FreqtradeRunner, ProcessOutcome
+    from tradai.common.repositories.market_data import DataRepository
+
+__all__ = ["FreqtradeJob", "RunLayout", "copy_strategy", "parse_startup_candles", "utc_day"]
 
 _STARTUP_RE = re.compile(r"^\s*startup_candle_count\s*(?::\s*[A-Za-z_.\[\]]+\s*)?=\s*(\d+)", re.M)
 _MAX_STRATEGY_BYTES = 5_000_000
@@ -169,3 +177,83 @@ def utc_day(date: str) -> _dt.datetime:
         '2024-02-01T00:00:00+00:00'
     """
     return _dt.datetime.strptime(date, "%Y-%m-%d").replace(tzinfo=_dt.UTC)
+
+
+class FreqtradeJob(LoggerMixin):
+    """What the backtester and the hyperopter share: settings, the runner, one Freqtrade run.
+
+    Args:
+        data: The market data store the candles come from.
+        workdir: The run directory.
+        runner: The process runner (default: a ``FreqtradeRunner`` on the installed
+            ``freqtrade``, made on first use).
+        offline: Serve the exchange's market metadata from a local endpoint (default).
+        timeout: Seconds one Freqtrade process may run before its process group is killed.
+
+    Raises:
+        ValidationError: If ``timeout`` is not positive.
+    """
+
+    def __init__(
+        self,
+        data: DataRepository,
+        *,
+        workdir: str | os.PathLike[str],
+        runner: FreqtradeRunner | None = None,
+        offline: bool = True,
+        timeout: float = 3600.0,
+    ) -> None:
+        if not (timeout > 0):
+            raise ValidationError("timeout must be positive", field="timeout")
+        self._data = data
+        self._workdir = Path(workdir)
+        self._runner = runner
+        self._offline = offline
+        self._timeout = timeout
+
+    @property
+    def offline(self) -> bool:
+        """Whether runs use the local exchange-metadata endpoint.
+
+        Returns:
+            The flag.
+        """
+        return self._offline
+
+    def _run_freqtrade(
+        self,
+        args: Sequence[str],
+        layout: RunLayout,
+        *,
+        pairs: Sequence[str],
+        mode: TradingMode,
+        write_config: Callable[[dict[str, Any] | None], object],
+        result_dir: Path,
+        result_glob: str,
+        cancel: threading.Event | None,
+        on_line: Callable[[str, str], None] | None,
+    ) -> ProcessOutcome:
+        """Write the config (with the offline endpoint's ``ccxt_config``) and run Freqtrade."""
+        exchange = None
+        if self._offline:
+            from tradai.common.freqtrade.offline_exchange import OfflineExchange
+
+            exchange = OfflineExchange(pairs).start()
+        try:
+            write_config(exchange.ccxt_config(mode) if exchange is not None else None)
+            if self._runner is None:
+                from tradai.common.freqtrade.runner import FreqtradeRunner
+
+                self._runner = FreqtradeRunner(timeout=self._timeout)
+            return self._runner.run(
+                args,
+                cwd=layout.root,
+                timeout=self._timeout,
+                cancel=cancel,
+                on_line=on_line,
+                result_dir=result_dir,
+                result_glob=result_glob,
+            )
+        finally:
+            if exchange is not None:
+                exchange.stop()

@@ -43,12 +43,12 @@ from typing import TYPE_CHECKING, Any
 
 from tradai.common.exceptions import ValidationError
 from tradai.common.freqtrade._workspace import (
+    FreqtradeJob,
     RunLayout,
     copy_strategy,
     parse_startup_candles,
     utc_day,
 )
-from tradai.common.logger_mixin import LoggerMixin
 
 if TYPE_CHECKING:
     import os
@@ -58,8 +58,6 @@ if TYPE_CHECKING:
     from tradai.common.config.catalog import StrategyConfig
     from tradai.common.entities.backtest import BacktestConfig, BacktestResult
     from tradai.common.freqtrade.data_export import ExportedSeries
-    from tradai.common.freqtrade.runner import FreqtradeRunner
-    from tradai.common.repositories.market_data import DataRepository
 
 __all__ = ["DEFAULT_FREQAI_CONFIG", "BacktestRun", "FreqtradeBacktester"]
 
@@ -129,7 +127,7 @@ def _freqai_block(
     return block
 
 
-class FreqtradeBacktester(LoggerMixin):
+class FreqtradeBacktester(FreqtradeJob):
     """Run backtests with Freqtrade on candles from a :class:`DataRepository`.
 
     Args:
@@ -149,39 +147,6 @@ class FreqtradeBacktester(LoggerMixin):
         >>> backtester.offline
         True
     """
-
-    def __init__(
-        self,
-        data: DataRepository,
-        *,
-        workdir: str | os.PathLike[str],
-        runner: FreqtradeRunner | None = None,
-        offline: bool = True,
-        timeout: float = 3600.0,
-    ) -> None:
-        if not (timeout > 0):
-            raise ValidationError("timeout must be positive", field="timeout")
-        self._data = data
-        self._workdir = Path(workdir)
-        self._runner = runner
-        self._offline = offline
-        self._timeout = timeout
-
-    @property
-    def offline(self) -> bool:
-        """Whether runs use the local exchange-metadata endpoint.
-
-        Returns:
-            The flag.
-        """
-        return self._offline
-
-    def _get_runner(self) -> FreqtradeRunner:
-        if self._runner is None:
-            from tradai.common.freqtrade.runner import FreqtradeRunner
-
-            self._runner = FreqtradeRunner(timeout=self._timeout)
-        return self._runner
 
     def run(
         self,
@@ -271,41 +236,37 @@ class FreqtradeBacktester(LoggerMixin):
         if freqai_model is not None:
             builder.freqai_model(freqai_model)
         args = builder.build()
-        offline_exchange = None
-        if self._offline:
-            from tradai.common.freqtrade.offline_exchange import OfflineExchange
+        self.logger.info(
+            "backtesting %s on %s %s %s",
+            config.strategy,
+            ",".join(config.symbols),
+            config.timeframe,
+            config.timerange,
+        )
 
-            offline_exchange = OfflineExchange(config.symbols).start()
-        try:
-            freqtrade_config = build_freqtrade_config(
-                config,
-                user_data_dir=layout.user_data,
-                strategy_config=strategy_config,
-                ccxt_config=(
-                    offline_exchange.ccxt_config(mode) if offline_exchange is not None else None
+        def write(ccxt_config: dict[str, Any] | None) -> Path:
+            return write_config(
+                layout.config_file,
+                build_freqtrade_config(
+                    config,
+                    user_data_dir=layout.user_data,
+                    strategy_config=strategy_config,
+                    ccxt_config=ccxt_config,
+                    overrides=overrides,
                 ),
-                overrides=overrides,
             )
-            write_config(layout.config_file, freqtrade_config)
-            self.logger.info(
-                "backtesting %s on %s %s %s",
-                config.strategy,
-                ",".join(config.symbols),
-                config.timeframe,
-                config.timerange,
-            )
-            self._get_runner().run(
-                args,
-                cwd=layout.root,
-                timeout=self._timeout,
-                cancel=cancel,
-                on_line=on_line,
-                result_dir=layout.results,
-                result_glob="backtest-result-*.zip",
-            )
-        finally:
-            if offline_exchange is not None:
-                offline_exchange.stop()
+
+        self._run_freqtrade(
+            args,
+            layout,
+            pairs=config.symbols,
+            mode=mode,
+            write_config=write,
+            result_dir=layout.results,
+            result_glob="backtest-result-*.zip",
+            cancel=cancel,
+            on_line=on_line,
+        )
         parsed = parse_backtest_result(layout.results, strategy=config.strategy)
         return BacktestRun(
             result=parsed.result,

@@ -35,13 +35,13 @@ from typing import TYPE_CHECKING, Any
 from tradai.common.entities.hyperopt import HyperoptSampler, ParamKind
 from tradai.common.exceptions import ValidationError
 from tradai.common.freqtrade._workspace import (
+    FreqtradeJob,
     RunLayout,
     copy_strategy,
     parse_startup_candles,
     utc_day,
 )
 from tradai.common.freqtrade.errors import FreqtradeError
-from tradai.common.logger_mixin import LoggerMixin
 
 if TYPE_CHECKING:
     import os
@@ -53,8 +53,6 @@ if TYPE_CHECKING:
         OptunaHyperoptConfig,
         TrialResult,
     )
-    from tradai.common.freqtrade.runner import FreqtradeRunner
-    from tradai.common.repositories.market_data import DataRepository
 
 __all__ = ["FreqtradeHyperopter", "HyperoptRun", "render_hyperopt_strategy"]
 
@@ -167,7 +165,7 @@ def render_hyperopt_strategy(config: OptunaHyperoptConfig, base_file: str) -> st
     return "\n".join(lines)
 
 
-class FreqtradeHyperopter(LoggerMixin):
+class FreqtradeHyperopter(FreqtradeJob):
     """Run hyperopts with Freqtrade on candles from a :class:`DataRepository`.
 
     Args:
@@ -177,23 +175,6 @@ class FreqtradeHyperopter(LoggerMixin):
         offline: Serve the exchange's market metadata locally (default).
         timeout: Seconds the hyperopt may run before its process group is killed.
     """
-
-    def __init__(
-        self,
-        data: DataRepository,
-        *,
-        workdir: str | os.PathLike[str],
-        runner: FreqtradeRunner | None = None,
-        offline: bool = True,
-        timeout: float = 3600.0,
-    ) -> None:
-        if not (timeout > 0):
-            raise ValidationError("timeout must be positive", field="timeout")
-        self._data = data
-        self._workdir = Path(workdir)
-        self._runner = runner
-        self._offline = offline
-        self._timeout = timeout
 
     def _date_range(self, config: OptunaHyperoptConfig) -> tuple[str, str]:
         start_text, _, end_text = config.freqtrade_timerange.partition("-")
@@ -278,40 +259,29 @@ class FreqtradeHyperopter(LoggerMixin):
         args, overrides = _command(config, layout, generated_name, backtest.timerange)
         results_dir = layout.user_data / "hyperopt_results"
         results_dir.mkdir(parents=True, exist_ok=True)
-        offline_exchange = None
-        if self._offline:
-            from tradai.common.freqtrade.offline_exchange import OfflineExchange
 
-            offline_exchange = OfflineExchange(backtest.symbols).start()
-        try:
-            write_config(
+        def write(ccxt_config: dict[str, Any] | None) -> Path:
+            return write_config(
                 layout.config_file,
                 build_freqtrade_config(
                     backtest,
                     user_data_dir=layout.user_data,
-                    ccxt_config=(
-                        offline_exchange.ccxt_config(mode) if offline_exchange is not None else None
-                    ),
+                    ccxt_config=ccxt_config,
                     overrides=overrides,
                 ),
             )
-            runner = self._runner
-            if runner is None:
-                from tradai.common.freqtrade.runner import FreqtradeRunner
 
-                runner = self._runner = FreqtradeRunner(timeout=self._timeout)
-            outcome = runner.run(
-                args,
-                cwd=layout.root,
-                timeout=self._timeout,
-                cancel=cancel,
-                on_line=on_line,
-                result_dir=results_dir,
-                result_glob="*.fthypt",
-            )
-        finally:
-            if offline_exchange is not None:
-                offline_exchange.stop()
+        outcome = self._run_freqtrade(
+            args,
+            layout,
+            pairs=backtest.symbols,
+            mode=mode,
+            write_config=write,
+            result_dir=results_dir,
+            result_glob="*.fthypt",
+            cancel=cancel,
+            on_line=on_line,
+        )
         results_file = max(
             (f for f in outcome.new_files if f.suffix == ".fthypt"), key=lambda f: f.stat().st_mtime
         )

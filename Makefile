@@ -5,8 +5,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+TRADAI_HOME ?= .tradai
+DEMO_PAIRS := BTC/USDT ETH/USDT
 
-.PHONY: help install services lint format typecheck test unit bench clean
+.PHONY: help install services lint format typecheck test unit bench demo clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -41,6 +43,13 @@ unit: $(STAMP)  ## the tests that need no service (quick local loop)
 
 bench: $(STAMP) services  ## run the benchmarks and print their ratios
 	$(BIN)/python benchmarks/run_all.py
+
+demo: $(STAMP)  ## offline demo: seed candles, backtest the sample strategy, write the HTML report
+	$(BIN)/tradai data seed --home "$(TRADAI_HOME)" --pairs $(DEMO_PAIRS) --timeframe 1h \
+		--start 2024-01-01 --end 2024-07-01
+	$(BIN)/tradai backtest --home "$(TRADAI_HOME)" --pairs $(DEMO_PAIRS) --timeframe 1h \
+		--start 2024-02-01 --end 2024-06-30 --exchange binance
+	@echo "The HTML report is $$(ls -t "$(TRADAI_HOME)"/reports/*.html | head -n 1)"
 
 clean:  ## remove the virtual env and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* htmlcov

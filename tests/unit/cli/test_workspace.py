@@ -144,3 +144,11 @@ def test_market_data_in_a_blocked_directory_is_a_configuration_error(tmp_path: P
     ws.arctic_dir.write_text("not a directory")
     with pytest.raises(ConfigurationError, match="cannot open the market data store"):
         ws.market_data()
+
+
+def test_a_workspace_under_a_file_is_a_configuration_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the workspace's parent should be")
+    ws = Workspace.resolve(blocker / "home", environ={})
+    with pytest.raises(ConfigurationError, match="cannot open the market data store"):
+        ws.market_data()

@@ -75,6 +75,13 @@ def test_unsafe_lmdb_paths_are_refused(path: str) -> None:
         _uri(ArcticSettingsMixin(), lmdb_path=path)
 
 
+def test_an_lmdb_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    taken = tmp_path / "arcticdb"
+    taken.write_text("not a store")
+    with pytest.raises(ConfigurationError, match="not a directory"):
+        _uri(ArcticSettingsMixin(), lmdb_path=taken)
+
+
 @pytest.mark.parametrize(
     ("exc", "expected"),
     [

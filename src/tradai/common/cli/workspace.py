@@ -236,6 +236,10 @@ class Workspace:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             return ArcticDBDataRepository(lmdb_path=self.arctic_dir)
+        except ConfigurationError as exc:  # e.g. the store's path is taken by a file
+            raise ConfigurationError(
+                f"cannot open the market data store: {exc.message}", setting="home"
+            ) from exc
         except OSError as exc:
             raise ConfigurationError(
                 f"cannot open the market data store in {self.arctic_dir}: "

@@ -97,7 +97,8 @@ def arctic_uri(
 
     Raises:
         ValidationError: If ``lmdb_path`` or ``path_prefix`` is unsafe.
-        ConfigurationError: If an ``AWS_ENDPOINT_URL`` variable is not an endpoint.
+        ConfigurationError: If an ``AWS_ENDPOINT_URL`` variable is not an endpoint, or
+            ``lmdb_path`` exists and is not a directory.
     """
     prefix = _checked_prefix(path_prefix)
     if not settings.arctic_s3_bucket:
@@ -105,6 +106,10 @@ def arctic_uri(
             root = validate_safe_path(lmdb_path)
         except ValueError as exc:
             raise ValidationError(f"invalid lmdb_path: {exc}", field="lmdb_path") from None
+        if Path(root).exists() and not Path(root).is_dir():
+            raise ConfigurationError(
+                f"lmdb_path {str(root)!r} exists and is not a directory", setting="lmdb_path"
+            )
         return settings.arctic_uri(lmdb_path=root / prefix if prefix else Path(root))
     try:
         uri = _s3_settings(settings, environ).arctic_uri()

@@ -9,11 +9,19 @@ tests that need none).
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 
 import pytest
 
 from support.services import Service, moto_reset, start_moto_server, start_redis
+
+# A job started in the background by a non-interactive shell (``nohup make test &``, some CI
+# runners) inherits SIGINT as "ignored", and Python then installs no KeyboardInterrupt
+# handler. The Ctrl-C tests need Python's own handler, as in a terminal (and the programs
+# they start then get SIGINT's default disposition again: exec resets handled signals).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # Never let a test reach a real AWS account or a developer's profile.
 for _var in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL"):

@@ -32,6 +32,17 @@ def test_experiments_are_created_and_found_by_id_and_name(
     assert by_id.lifecycle_stage == "active"
 
 
+def test_an_experiment_can_have_its_own_artifact_location(
+    backend: TrackingBackend, unique: str
+) -> None:
+    location = f"s3://tradai-artifacts/experiments/{unique}"
+    experiment_id = backend.create_experiment(f"located-{unique}", artifact_location=location)
+    assert backend.get_experiment(experiment_id).artifact_location == location
+    with pytest.raises(ValidationError):
+        backend.create_experiment(f"bad-{unique}", artifact_location="not a uri")
+    assert backend.get_experiment_by_name(f"bad-{unique}") is None
+
+
 def test_the_default_experiment_exists_with_id_zero(backend: TrackingBackend) -> None:
     default = backend.get_experiment_by_name("Default")
     assert default is not None

@@ -108,8 +108,8 @@ class _LosesTheRace(InMemoryTrackingBackend):
             return None
         return super().get_experiment_by_name(name)
 
-    def create_experiment(self, name: str, *, tags=None) -> str:  # type: ignore[no-untyped-def]
-        super().create_experiment(name, tags=tags)
+    def create_experiment(self, name: str, *, tags=None, artifact_location=None) -> str:  # type: ignore[no-untyped-def]
+        super().create_experiment(name, tags=tags, artifact_location=artifact_location)
         raise ConflictError("lost the race")
 
     def get_registered_model(self, name: str):  # type: ignore[no-untyped-def]

@@ -299,11 +299,7 @@ class Workspace:
             return
         location = (self.artifacts_dir / _UNSAFE_NAME_RE.sub("_", name)).as_uri()
         with contextlib.suppress(ConflictError):  # created meanwhile by another process
-            backend.client.call(
-                "create_experiment",
-                lambda sdk: sdk.create_experiment(name, artifact_location=location),
-                resource=name,
-            )
+            backend.create_experiment(name, artifact_location=location)
 
     def job_store(self) -> DynamoDBStateRepository:
         """Open the job-record store.

@@ -58,17 +58,26 @@ class RestTrackingOps:
 
     # ------------------------------------------------------------------ experiments
 
-    def create_experiment(self, name: str, *, tags: Mapping[str, str] | None = None) -> str:
+    def create_experiment(
+        self,
+        name: str,
+        *,
+        tags: Mapping[str, str] | None = None,
+        artifact_location: str | None = None,
+    ) -> str:
         """See :meth:`TrackingBackend.create_experiment`."""
         checks.experiment_name(name)
         tag_map = checks.tags(tags)
+        body: dict[str, object] = {"name": name, "tags": key_values(tag_map)}
+        if checks.artifact_location(artifact_location) is not None:
+            body["artifact_location"] = artifact_location
         op = "create_experiment"
         reply = self._transport.call(
             "POST",
             "experiments/create",
             operation=op,
             resource=name,
-            body={"name": name, "tags": key_values(tag_map)},
+            body=body,
         )
         experiment_id = reply.get("experiment_id")
         if not isinstance(experiment_id, str | int) or isinstance(experiment_id, bool):

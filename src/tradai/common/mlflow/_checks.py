@@ -89,6 +89,18 @@ def artifact_path(value: str) -> str:
     return rules.check(rules.validate_artifact_path, value, field="artifact_path")
 
 
+def artifact_location(value: str | None) -> str | None:
+    """Check an experiment's artifact root (a URI such as ``s3://b/p`` or ``file:///d``)."""
+    if value is not None and (
+        not isinstance(value, str) or len(value) > 2048 or _SOURCE_RE.fullmatch(value) is None
+    ):
+        raise ValidationError(
+            "artifact_location must be a URI (scheme:...) without spaces or control characters",
+            field="artifact_location",
+        )
+    return value
+
+
 def tags(value: Mapping[str, str] | None) -> dict[str, str]:
     """Check a tag mapping (at most 100 tags); return it as a dict."""
     tag_map = dict(value or {})

@@ -40,12 +40,19 @@ RunEndStatus = Literal["FINISHED", "FAILED", "KILLED"]
 class TrackingBackend(Protocol):
     """MLflow tracking, registry and artifact operations (one REST endpoint each)."""
 
-    def create_experiment(self, name: str, *, tags: Mapping[str, str] | None = None) -> str:
+    def create_experiment(
+        self,
+        name: str,
+        *,
+        tags: Mapping[str, str] | None = None,
+        artifact_location: str | None = None,
+    ) -> str:
         """Create an experiment.
 
         Args:
             name: Unique experiment name.
             tags: Experiment tags.
+            artifact_location: Root URI of its runs' artifacts (default: the server's).
 
         Returns:
             The new experiment's id.

@@ -98,14 +98,23 @@ class SDKTrackingBackend(SDKRegistryOps):
 
     # ------------------------------------------------------------------ experiments
 
-    def create_experiment(self, name: str, *, tags: Mapping[str, str] | None = None) -> str:
+    def create_experiment(
+        self,
+        name: str,
+        *,
+        tags: Mapping[str, str] | None = None,
+        artifact_location: str | None = None,
+    ) -> str:
         """See :meth:`TrackingBackend.create_experiment`."""
         checks.experiment_name(name)
         tag_map = checks.tags(tags)
+        location = checks.artifact_location(artifact_location)
         return str(
             self._client.call(
                 "create_experiment",
-                lambda c: c.create_experiment(name, tags=tag_map or None),
+                lambda c: c.create_experiment(
+                    name, tags=tag_map or None, artifact_location=location
+                ),
                 resource=name,
             )
         )

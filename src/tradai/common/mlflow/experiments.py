@@ -67,12 +67,20 @@ class ExperimentManager:
         """
         return self._backend.get_experiment_by_name(name)
 
-    def get_or_create(self, name: str, *, tags: Mapping[str, str] | None = None) -> str:
+    def get_or_create(
+        self,
+        name: str,
+        *,
+        tags: Mapping[str, str] | None = None,
+        artifact_location: str | None = None,
+    ) -> str:
         """Return the id of the experiment named ``name``, creating it if needed.
 
         Args:
             name: The experiment name (``ExperimentName`` rules).
             tags: Tags for a newly created experiment.
+            artifact_location: Artifact root of a newly created experiment (an existing
+                experiment keeps its own).
 
         Returns:
             The experiment id.
@@ -84,7 +92,9 @@ class ExperimentManager:
         if existing is not None:
             return existing.experiment_id
         try:
-            return self._backend.create_experiment(name, tags=tags)
+            return self._backend.create_experiment(
+                name, tags=tags, artifact_location=artifact_location
+            )
         except ConflictError:
             winner = self._backend.get_experiment_by_name(name)
             if winner is None:

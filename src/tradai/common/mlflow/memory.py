@@ -76,17 +76,27 @@ class InMemoryTrackingBackend(RegistryTwin):
 
     # ------------------------------------------------------------------ experiments
 
-    def create_experiment(self, name: str, *, tags: Mapping[str, str] | None = None) -> str:
+    def create_experiment(
+        self,
+        name: str,
+        *,
+        tags: Mapping[str, str] | None = None,
+        artifact_location: str | None = None,
+    ) -> str:
         """Implements :meth:`TrackingBackend.create_experiment`."""
         checks.experiment_name(name)
         tag_map = checks.tags(tags)
+        location = checks.artifact_location(artifact_location)
         with self._lock:
             if any(e.name == name for e in self._experiments.values()):
                 raise ConflictError(f"experiment {name!r} already exists", context={"name": name})
             experiment_id = str(self._next_experiment)
             self._next_experiment += 1
             self._experiments[experiment_id] = ExperimentInfo(
-                experiment_id, name, f"mlflow-artifacts:/{experiment_id}", tags=tag_map
+                experiment_id,
+                name,
+                location or f"mlflow-artifacts:/{experiment_id}",
+                tags=tag_map,
             )
             return experiment_id
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import math
 import sys
-from pathlib import Path
 
 import pytest
 
 from tradai.common.aws._s3_codecs import (
-    atomic_destination,
     dump_json,
     dump_yaml,
     load_json,
@@ -62,42 +60,3 @@ def test_yaml_without_pyyaml_names_the_extra(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setitem(sys.modules, "yaml", None)
     with pytest.raises(MissingDependencyError, match=r"tradai-common\[yaml\]"):
         dump_yaml({"a": 1})
-
-
-def test_atomic_destination_moves_the_file_into_place_and_creates_parents(
-    tmp_path: Path,
-) -> None:
-    final = tmp_path / "deep" / "dir" / "out.bin"
-    with atomic_destination(final) as temp:
-        assert temp.parent == final.parent
-        temp.write_bytes(b"done")
-        assert not final.exists()
-    assert final.read_bytes() == b"done"
-    assert list(final.parent.iterdir()) == [final]
-
-
-def test_atomic_destination_leaves_nothing_behind_on_error(tmp_path: Path) -> None:
-    final = tmp_path / "out.bin"
-    final.write_bytes(b"old")
-
-    def fail_halfway() -> None:
-        with atomic_destination(final) as temp:
-            temp.write_bytes(b"half")
-            raise RuntimeError("boom")
-
-    with pytest.raises(RuntimeError):
-        fail_halfway()
-    assert final.read_bytes() == b"old"
-    assert list(tmp_path.iterdir()) == [final]
-
-
-def test_atomic_destination_removes_the_directories_it_created_on_error(tmp_path: Path) -> None:
-    final = tmp_path / "a" / "b" / "out.bin"
-
-    def fail() -> None:
-        with atomic_destination(final):
-            raise RuntimeError("boom")
-
-    with pytest.raises(RuntimeError):
-        fail()
-    assert list(tmp_path.iterdir()) == []

@@ -12,6 +12,7 @@ from tradai.common.cli.workspace import DEFAULT_HOME, Workspace, new_job_id
 from tradai.common.entities.aws import JobStatus
 from tradai.common.entities.backtest import BacktestConfig, BacktestJobStatus
 from tradai.common.exceptions import ConfigurationError, ValidationError
+from tradai.common.mlflow.memory import InMemoryTrackingBackend
 
 CONFIG = BacktestConfig(
     strategy="S", timeframe="1h", start_date="2024-01-01", end_date="2024-01-31",
@@ -82,17 +83,22 @@ def test_a_malformed_tracking_uri_is_refused_by_name(tmp_path: Path) -> None:
 def test_local_experiments_keep_artifacts_in_the_workspace(tmp_path: Path) -> None:
     ws = Workspace.resolve(tmp_path / "ws", environ={})
     backend = ws.tracking_backend()
-    ws.prepare_experiment(backend, "backtests/My Strategy")
-    ws.prepare_experiment(backend, "backtests/My Strategy")  # exists: nothing happens
+    created = ws.experiment_id(backend, "backtests/My Strategy")
+    assert ws.experiment_id(backend, "backtests/My Strategy") == created  # exists: reused
     experiment = backend.get_experiment_by_name("backtests/My Strategy")
     assert experiment is not None
+    assert experiment.experiment_id == created
     location = experiment.artifact_location
     assert location == (ws.artifacts_dir / "backtests_My_Strategy").as_uri()
 
 
 def test_a_tracking_server_keeps_its_own_artifact_root(tmp_path: Path) -> None:
     ws = Workspace.resolve(tmp_path, environ={"MLFLOW_TRACKING_URI": "http://127.0.0.1:9"})
-    ws.prepare_experiment(ws.tracking_backend(), "anything")  # no request is made
+    backend = InMemoryTrackingBackend()  # stands in for the server: records what is asked
+    experiment_id = ws.experiment_id(backend, "anything")  # type: ignore[arg-type]
+    assert backend.get_experiment(experiment_id).artifact_location == (
+        f"mlflow-artifacts:/{experiment_id}"
+    )
 
 
 def test_job_store_is_in_memory_unless_a_table_is_named(tmp_path: Path) -> None:

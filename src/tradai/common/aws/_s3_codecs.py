@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, Final
 
 from tradai.common._lazy import require
@@ -17,7 +12,6 @@ from tradai.common.exceptions import ValidationError
 __all__ = [
     "JSON_CONTENT_TYPE",
     "YAML_CONTENT_TYPE",
-    "atomic_destination",
     "dump_json",
     "dump_yaml",
     "load_json",
@@ -106,33 +100,3 @@ def load_yaml(data: bytes, path: S3Path) -> Any:
         return yaml.safe_load(data.decode("utf-8"))
     except (ValueError, yaml.YAMLError) as exc:
         raise ValidationError(f"{path.uri} does not hold valid YAML: {exc}") from exc
-
-
-@contextlib.contextmanager
-def atomic_destination(destination: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary file next to ``destination``; move it into place on success.
-
-    Missing parent directories are created. On any error the temporary file and the
-    directories created for it are removed, and ``destination`` is left untouched.
-
-    Args:
-        destination: The final path.
-
-    Yields:
-        The temporary file's path (it exists and is empty).
-    """
-    final = Path(destination).absolute()
-    created = [p for p in (final.parent, *final.parent.parents) if not p.exists()]
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".part")
-    os.close(fd)
-    temp = Path(name)
-    try:
-        yield temp
-        os.replace(temp, final)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        for directory in created:  # deepest first
-            with contextlib.suppress(OSError):
-                directory.rmdir()
-        raise

@@ -30,13 +30,13 @@ from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any, TypeAlias
 
+from tradai.common._files import atomic_destination
 from tradai.common._lazy import require
 from tradai.common.aws._async_client_factory import AsyncClientFactory, get_async_client
 from tradai.common.aws._s3_async_transfer import AsyncTransfer, gather_all
 from tradai.common.aws._s3_codecs import (
     JSON_CONTENT_TYPE,
     YAML_CONTENT_TYPE,
-    atomic_destination,
     dump_json,
     dump_yaml,
     load_json,

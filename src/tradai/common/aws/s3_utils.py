@@ -50,11 +50,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tradai.common._files import atomic_destination
 from tradai.common.aws._client_factory import get_s3_client
 from tradai.common.aws._s3_codecs import (
     JSON_CONTENT_TYPE,
     YAML_CONTENT_TYPE,
-    atomic_destination,
     dump_json,
     dump_yaml,
     load_json,

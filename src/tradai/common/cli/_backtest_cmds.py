@@ -310,7 +310,7 @@ def _finish_backtest(
     job_id = job.state.job_id
     experiment = options.experiment or f"backtests/{config.strategy}"
     backend = ws.tracking_backend()
-    ws.prepare_experiment(backend, experiment)
+    ws.experiment_id(backend, experiment)  # a new local experiment keeps its artifacts in ws
     extra = {"freqai_model": options.freqai_model} if options.freqai_model else None
     logged = BacktestMLflowLogger(backend, experiment_name=experiment).log_backtest(
         config, run.result, job_id=job_id, params=extra
@@ -481,7 +481,7 @@ def _log_hyperopt(
 
     experiment = options.experiment or f"hyperopt/{config.strategy}"
     backend = ws.tracking_backend()
-    ws.prepare_experiment(backend, experiment)
+    experiment_id = ws.experiment_id(backend, experiment)
     logger = BacktestMLflowLogger(backend, experiment_name=experiment)
     best = result.best
     metrics = {
@@ -513,7 +513,6 @@ def _log_hyperopt(
         t.TAG_SYMBOLS: ",".join(config.pairs),
         t.TAG_JOB_ID: run_id,
     }
-    experiment_id = _experiment_id(backend, experiment)
     mlflow_run = backend.create_run(
         experiment_id, run_name=f"{config.strategy}-hyperopt-{config.freqtrade_timerange}"
     )
@@ -540,9 +539,3 @@ def _log_hyperopt(
         "results_file": str(result.results_file),
         "duration_seconds": round(result.duration_seconds, 3),
     }
-
-
-def _experiment_id(backend: SDKTrackingBackend, name: str) -> str:
-    from tradai.common.mlflow.experiments import ExperimentManager
-
-    return ExperimentManager(backend).get_or_create(name)

@@ -47,6 +47,8 @@ Home = Annotated[Path | None, typer.Option("--home", help=_HOME_HELP, show_defau
 Pairs = Annotated[list[str], typer.Option("--pairs", "-p", help=_PAIRS_HELP)]
 Timeframe = Annotated[str, typer.Option("--timeframe", "-t", help="Candle timeframe.")]
 Start = Annotated[str, typer.Option("--start", help="First day, YYYY-MM-DD.")]
+End = Annotated[str, typer.Option("--end", help="Last day, YYYY-MM-DD.")]
+Strategy = Annotated[str, typer.Option("--strategy", "-s", help="Strategy class name.")]
 StrategyPath = Annotated[
     Path | None,
     typer.Option(
@@ -162,12 +164,10 @@ def data_list(home: Home = None, as_json: AsJson = False) -> None:
 def backtest(
     *,
     pairs: Pairs,
-    start: Annotated[str, typer.Option("--start", help="First day, YYYY-MM-DD.")],
-    end: Annotated[str, typer.Option("--end", help="Last day, YYYY-MM-DD.")],
+    start: Start,
+    end: End,
     timeframe: Timeframe = "1h",
-    strategy: Annotated[str, typer.Option("--strategy", "-s", help="Strategy class name.")] = (
-        "SampleSmaCrossover"
-    ),
+    strategy: Strategy = "SampleSmaCrossover",
     strategy_path: StrategyPath = None,
     exchange: Annotated[
         str | None,
@@ -218,12 +218,10 @@ def backtest(
 def hyperopt(
     *,
     pairs: Pairs,
-    start: Annotated[str, typer.Option("--start", help="First day, YYYY-MM-DD.")],
-    end: Annotated[str, typer.Option("--end", help="Last day, YYYY-MM-DD.")],
+    start: Start,
+    end: End,
     timeframe: Timeframe = "1h",
-    strategy: Annotated[str, typer.Option("--strategy", "-s", help="Strategy class name.")] = (
-        "SampleSmaCrossover"
-    ),
+    strategy: Strategy = "SampleSmaCrossover",
     strategy_path: StrategyPath = None,
     epochs: Annotated[int, typer.Option("--epochs", "-e", help="Number of trials.")] = 10,
     spaces: Annotated[

@@ -39,7 +39,6 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import os
 import re
@@ -48,7 +47,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tradai.common.exceptions import ConfigurationError, ConflictError, ValidationError
+from tradai.common._files import write_text_atomic
+from tradai.common.exceptions import ConfigurationError, ValidationError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -86,18 +86,6 @@ def new_job_id(kind: str = "bt") -> str:
     """
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%S")
     return f"{kind}-{stamp}-{secrets.token_hex(4)}"
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
-    try:
-        temp.write_text(text, encoding="utf-8")
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
 
 
 @dataclass(frozen=True)
@@ -281,25 +269,32 @@ class Workspace:
                 f"MLFLOW_TRACKING_URI is not usable: {message}", field="MLFLOW_TRACKING_URI"
             ) from None
 
-    def prepare_experiment(self, backend: SDKTrackingBackend, name: str) -> None:
-        """Create ``name`` in the local store with its artifacts under the workspace.
+    def experiment_id(self, backend: SDKTrackingBackend, name: str) -> str:
+        """Get or create the experiment ``name``; a new local one keeps its artifacts here.
 
-        Does nothing for a tracking server (its own artifact root applies) or when the
-        experiment exists.
+        On the local store a new experiment's artifacts go under :attr:`artifacts_dir`
+        (MLflow would otherwise use ``./mlruns`` in whatever directory you run from); a
+        tracking server's own artifact root applies.
 
         Args:
             backend: The backend from :meth:`tracking_backend`.
             name: The experiment name.
 
+        Returns:
+            The experiment id.
+
         Raises:
             ValidationError: If the name is invalid.
             TradAIError: If the store fails.
         """
-        if not self.local_tracking or backend.get_experiment_by_name(name) is not None:
-            return
-        location = (self.artifacts_dir / _UNSAFE_NAME_RE.sub("_", name)).as_uri()
-        with contextlib.suppress(ConflictError):  # created meanwhile by another process
-            backend.create_experiment(name, artifact_location=location)
+        from tradai.common.mlflow.experiments import ExperimentManager
+
+        location = (
+            (self.artifacts_dir / _UNSAFE_NAME_RE.sub("_", name)).as_uri()
+            if self.local_tracking
+            else None
+        )
+        return ExperimentManager(backend).get_or_create(name, artifact_location=location)
 
     def job_store(self) -> DynamoDBStateRepository:
         """Open the job-record store.
@@ -335,7 +330,7 @@ class Workspace:
             The file written.
         """
         path = self.job_file(job.job_id)
-        _write_text_atomic(path, job.model_dump_json(indent=2) + "\n")
+        write_text_atomic(path, job.model_dump_json(indent=2) + "\n")
         return path
 
     def save_json(self, path: Path, text: str) -> Path:
@@ -348,5 +343,5 @@ class Workspace:
         Returns:
             The file written.
         """
-        _write_text_atomic(path, text)
+        write_text_atomic(path, text)
         return path

@@ -27,13 +27,12 @@ Decisions where the design is silent:
 from __future__ import annotations
 
 import collections
-import os
-import tempfile
 import threading
 import urllib.parse
 from pathlib import Path
 from typing import Final
 
+from tradai.common._files import atomic_destination
 from tradai.common.clients._mlflow_transport import RestTransport
 from tradai.common.clients._mlflow_wire import artifact_from_json, invalid_response, section
 from tradai.common.exceptions import ConfigurationError, ValidationError
@@ -164,12 +163,5 @@ def _store_path(artifact_uri: object, operation: str) -> str:
 
 
 def _write_atomically(local: Path, data: bytes) -> None:
-    local.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{local.name[:50]}.", suffix=".part", dir=local.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, local)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_destination(local) as temp:
+        temp.write_bytes(data)

@@ -57,11 +57,11 @@ import json
 import logging
 import math
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from tradai.common._files import write_text_atomic
 from tradai.common.config.catalog import StrategyConfig
 from tradai.common.entities.backtest import BacktestConfig
 from tradai.common.entities.exchange import TradingMode
@@ -460,22 +460,6 @@ def build_freqtrade_config(
 
 
 # ------------------------------------------------------------------ files
-def _atomic_write_text(path: Path, text: str) -> Path:
-    target = Path(path).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
-
-
 def write_config(path: Path, config: Mapping[str, Any]) -> Path:
     """Write a Freqtrade configuration as JSON, atomically (temporary file + rename).
 
@@ -511,7 +495,7 @@ def write_config(path: Path, config: Mapping[str, Any]) -> Path:
     _check_no_secrets(config, "config")
     if Path(path).is_dir():
         raise ValidationError(f"{path} is a directory", field="path")
-    return _atomic_write_text(Path(path), text + "\n")
+    return write_text_atomic(Path(path).resolve(), text + "\n")
 
 
 def _param_spaces(parameters: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -574,4 +558,6 @@ def write_strategy_params(
         "ft_stratparam_v": 1,
         "export_time": str(_dt.datetime.now(_dt.UTC)),
     }
-    return _atomic_write_text(Path(strategy_dir) / f"{name}.json", json.dumps(payload, indent=2))
+    return write_text_atomic(
+        Path(strategy_dir).resolve() / f"{name}.json", json.dumps(payload, indent=2)
+    )

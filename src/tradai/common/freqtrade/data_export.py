@@ -67,11 +67,11 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from tradai.common._files import atomic_destination
 from tradai.common._lazy import require
 from tradai.common.data._grid import Grid, utc_ns
 from tradai.common.data.ohlcv import OHLCV_COLUMNS, Gap, gaps
@@ -401,15 +401,8 @@ def _funding(mark: Any, rate: float) -> Any:
 def _write_feather(frame: Any, path: Path) -> int:
     """Write atomically: a temporary file next to ``path``, then ``os.replace``."""
     table = _file_frame(frame)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        table.to_feather(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_destination(path) as temp:
+        table.to_feather(temp)
     return len(table)
 
 

@@ -35,15 +35,15 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import html
 import math
 import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from tradai.common._files import write_text_atomic
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -335,19 +335,6 @@ def render_backtest_report(
     )
 
 
-def _write_text_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part")
-    try:
-        with temp.open("x", encoding="utf-8") as handle:  # honours the umask, unlike mkstemp
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-
-
 def write_backtest_report(
     path: str | os.PathLike[str],
     config: BacktestConfig,
@@ -377,5 +364,5 @@ def write_backtest_report(
         True
     """
     target = Path(path).absolute()
-    _write_text_atomic(target, render_backtest_report(config, result, **kwargs))
+    write_text_atomic(target, render_backtest_report(config, result, **kwargs))
     return target

@@ -39,10 +39,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from tradai.common._files import atomic_destination
 from tradai.common.aws._s3_codecs import (
     JSON_CONTENT_TYPE,
     YAML_CONTENT_TYPE,
-    atomic_destination,
     dump_json,
     dump_yaml,
     load_json,

@@ -24,10 +24,11 @@ Decisions where the issue is silent:
 * **Precedence**, lowest first: the derived values above, then allow-listed keys
   (:data:`STRATEGY_CONFIG_KEYS`) among the StrategyConfig's extra fields, then the same
   keys in its ``parameters``, then the BacktestConfig's explicit ``stoploss``, then
-  ``overrides`` (deep-merged). When ``max_open_trades`` comes from the strategy and
-  ``dry_run_wallet`` does not, the wallet follows the new slot count. Other
-  ``parameters`` keys are not Freqtrade settings: mappings keyed by a hyperopt space name
-  (``"protection": {...}``) go to the parameter file, the rest is ignored with a warning.
+  ``overrides`` (merged last as a JSON Merge Patch: mappings merge, ``None`` deletes).
+  When ``max_open_trades`` comes from the strategy and ``dry_run_wallet`` does not, the
+  wallet follows the new slot count. Other ``parameters`` keys are not Freqtrade settings:
+  mappings keyed by a hyperopt space name (``"protection": {...}``) go to the parameter
+  file, the rest is ignored with a warning.
 * ``freqai`` (a mapping) is copied to ``config["freqai"]`` with ``"enabled": True`` unless
   given; Freqtrade validates its content.
 * ``overrides`` may add or change anything except what keeps the run a safe, offline
@@ -63,6 +64,7 @@ from typing import Any
 
 from tradai.common._files import write_text_atomic
 from tradai.common.config.catalog import StrategyConfig
+from tradai.common.config.merge import ConfigMergeService
 from tradai.common.entities.backtest import BacktestConfig
 from tradai.common.entities.exchange import TradingMode
 from tradai.common.exceptions import ValidationError
@@ -345,17 +347,6 @@ def _freqai(strategy_config: StrategyConfig) -> dict[str, Any] | None:
     return freqai
 
 
-def _deep_merge(base: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in changes.items():
-        current = merged.get(key)
-        if isinstance(current, dict) and isinstance(value, Mapping):
-            merged[key] = _deep_merge(current, value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
-
-
 def _check_overrides(result: dict[str, Any], mode: TradingMode, timeframe: str) -> None:
     exchange = result.get("exchange")
     if result.get("dry_run") is not True:
@@ -399,7 +390,8 @@ def build_freqtrade_config(
             (:data:`STRATEGY_CONFIG_KEYS`) and ``freqai``; its timeframe must match.
         ccxt_config: The exchange's ``ccxt_config`` (e.g.
             :meth:`OfflineExchange.ccxt_config`); used for ``ccxt_async_config`` too.
-        overrides: Deep-merged last (see the module doc for what they may not change).
+        overrides: Merged last by :class:`~tradai.common.config.merge.ConfigMergeService`
+            (JSON Merge Patch; see the module doc for what they may not change).
 
     Returns:
         A new JSON-compatible dict (``write_config`` stores it).
@@ -454,7 +446,7 @@ def build_freqtrade_config(
     if overrides is not None:
         changes = _check_mapping(overrides, "overrides")
         _check_settings(changes, "overrides")
-        result = _deep_merge(result, changes)
+        result = ConfigMergeService().merge(result, changes)  # JSON Merge Patch
     _check_overrides(result, mode, config.timeframe)
     return result
 

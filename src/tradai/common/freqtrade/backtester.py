@@ -6,10 +6,12 @@
 1. **validates everything before any process starts**: the config's exchange and symbols
    (:func:`~tradai.common.freqtrade.config_builder.trading_mode_for`), the strategy source
    (copied into the run directory; the class must be defined there), the FreqAI model name,
-   and that the data store holds every candle of ``[start_date, end_date)`` for every pair
-   (:class:`~tradai.common.freqtrade.errors.MissingCandlesError` otherwise);
-2. exports the candles (plus the strategy's warm-up and, for FreqAI, its training window
-   when stored) in Freqtrade's feather format, spot or futures naming;
+   and that the data store holds every candle of ``[start_date, end_date)`` (for FreqAI
+   from its training window's start) for every pair
+   (:class:`~tradai.common.freqtrade.errors.MissingCandlesError` otherwise) — one read per
+   pair, by :class:`~tradai.common.freqtrade.data_export.CandleExporter`;
+2. exports those candles (plus the strategy's warm-up when stored) in Freqtrade's feather
+   format, spot or futures naming;
 3. writes the Freqtrade config (offline exchange metadata wired through
    ``exchange.ccxt_config`` unless ``offline=False``) and the strategy parameter file;
 4. runs ``freqtrade backtesting`` through :class:`~tradai.common.freqtrade.runner.FreqtradeRunner`
@@ -186,7 +188,7 @@ class FreqtradeBacktester(FreqtradeJob):
             write_config,
             write_strategy_params,
         )
-        from tradai.common.freqtrade.data_export import CandleExporter, check_coverage
+        from tradai.common.freqtrade.data_export import CandleExporter
         from tradai.common.freqtrade.results import parse_backtest_result
 
         started = time.monotonic()
@@ -197,27 +199,24 @@ class FreqtradeBacktester(FreqtradeJob):
         mode = trading_mode_for(config)
         layout = RunLayout.create(self._workdir)
         strategy_file = copy_strategy(config.strategy, strategy_path, layout.strategies)
-        grid = _timeframe_delta(config.timeframe)
         start, end = utc_day(config.start_date), utc_day(config.end_date)
         if end <= start:
             raise ValidationError("end_date must be after start_date", field="end_date")
         overrides: dict[str, Any] = {}
-        required_start = start
-        warmup = parse_startup_candles(strategy_file)
+        required_start = start  # FreqAI also trains on the days before the range
         if freqai_model is not None:
             block = _freqai_block(config.timeframe, strategy_config, layout.stamp)
             overrides["freqai"] = block
             required_start = start - _dt.timedelta(days=float(block.get("train_period_days", 0)))
-            warmup += int((start - required_start) / grid)
-        check_coverage(self._data, config.symbols, config.timeframe, required_start, end)
+        # checks every candle of [required_start, end) is stored before writing anything
         exported = CandleExporter(self._data).export(
             config.symbols,
             config.timeframe,
-            start,
+            required_start,
             end,
             layout.datadir,
             trading_mode=mode,
-            warmup_candles=warmup,
+            warmup_candles=parse_startup_candles(strategy_file),
         )
         if strategy_config is not None:
             write_strategy_params(layout.strategies, config.strategy, strategy_config)
@@ -277,9 +276,3 @@ class FreqtradeBacktester(FreqtradeJob):
             exported=tuple(exported),
             stats=parsed.stats,
         )
-
-
-def _timeframe_delta(timeframe: str) -> _dt.timedelta:
-    from tradai.common.utils.datetime import timeframe_to_seconds
-
-    return _dt.timedelta(seconds=timeframe_to_seconds(timeframe))

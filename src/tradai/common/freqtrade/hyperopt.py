@@ -222,7 +222,7 @@ class FreqtradeHyperopter(FreqtradeJob):
             trading_mode_for,
             write_config,
         )
-        from tradai.common.freqtrade.data_export import CandleExporter, check_coverage
+        from tradai.common.freqtrade.data_export import CandleExporter
         from tradai.common.freqtrade.results import parse_hyperopt_results
 
         started = time.monotonic()
@@ -246,7 +246,6 @@ class FreqtradeHyperopter(FreqtradeJob):
         generated = layout.strategies / f"{generated_name}.py"
         generated.write_text(render_hyperopt_strategy(config, base_file.name), encoding="utf-8")
         start, end = utc_day(start_date), utc_day(end_date)
-        check_coverage(self._data, backtest.symbols, config.timeframe, start, end)
         CandleExporter(self._data).export(
             backtest.symbols,
             config.timeframe,

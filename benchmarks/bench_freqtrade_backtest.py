@@ -33,7 +33,7 @@ PAIRS = ["BTC/USDT", "ETH/USDT"]
 
 
 def main() -> None:
-    args = parse_args(__doc__ or "", default_runs=5)
+    args = parse_args(__doc__ or "", default_runs=9)
     if args.quick:
         args.runs = 1
     start = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
@@ -96,7 +96,8 @@ def main() -> None:
     trades = prepared.result.total_trades
     print(f"median of {args.runs} runs, {len(PAIRS)} pairs, {config.timerange}, {trades} trades:")
     for name, value in medians.items():
-        print(f"  {name:<20} {value:8.3f} s")
+        spread = ", ".join(f"{v:.2f}" for v in sorted(samples[name]))
+        print(f"  {name:<20} {value:8.3f} s   (runs: {spread})")
     ratio = medians["FreqtradeBacktester"] / medians["freqtrade CLI"]
     print(
         f"FreqtradeBacktester / freqtrade CLI = {ratio:.3f}x (target <= 1.05x): "
